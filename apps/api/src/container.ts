@@ -1,0 +1,85 @@
+import { createTokenSigner } from './config/auth';
+import { createDb, type Db } from './config/database';
+import type { Env } from './config/env';
+import { createLogger, type Logger } from './config/logger';
+import { createRedis, type Redis } from './config/redis';
+import { createAuditService } from './modules/audit/audit.service';
+import { createAuthService } from './modules/auth/auth.service';
+import { createCatalogCache } from './modules/catalog/catalog.cache';
+import { createCatalogService } from './modules/catalog/catalog.service';
+import { createHealthService } from './modules/health/health.service';
+import { createTenantsService } from './modules/tenants/tenants.service';
+import { VERSION } from './version';
+
+export interface ContainerOptions {
+  logger?: Logger;
+  /** Listen for catalog invalidations from other API instances (the HTTP server does). */
+  subscribeCatalog?: boolean;
+}
+
+/** The one place that builds every service from configuration; server, worker and tests share it. */
+export function createContainer(env: Env, opts: ContainerOptions = {}) {
+  const logger = opts.logger ?? createLogger(env);
+  const db: Db = createDb(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
+  const redis: Redis = createRedis(env.REDIS_URL, 'api');
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+  const closers: Array<() => Promise<unknown>> = [];
+
+  const tokens = createTokenSigner({ secret: env.JWT_SECRET, accessTtl: env.JWT_ACCESS_EXPIRES_IN, refreshTtl: env.JWT_REFRESH_EXPIRES_IN });
+  const audit = createAuditService({ db });
+  const auth = createAuthService({ db, tokens, audit, logger, defaultTenantSlug: env.DEFAULT_TENANT_SLUG });
+
+  const catalogChannel = `${env.QUEUE_PREFIX}:catalog:invalidate`;
+  const catalogCache = createCatalogCache(env.PUBLIC_CACHE_TTL_SECONDS * 1000);
+  const catalog = createCatalogService({
+    db,
+    cache: catalogCache,
+    logger,
+    defaultTenantSlug: env.DEFAULT_TENANT_SLUG,
+    broadcast: async (tenantId) => {
+      await redis.publish(catalogChannel, tenantId);
+    },
+  });
+  if (opts.subscribeCatalog) {
+    const sub = createRedis(env.REDIS_URL, 'blocking');
+    sub.on('error', (err) => logger.debug({ err: err.message }, 'redis subscriber error'));
+    sub.subscribe(catalogChannel).catch((err) => logger.warn({ err }, 'catalog subscription failed'));
+    sub.on('message', (_channel, tenantId: string) => catalogCache.invalidate(tenantId));
+    closers.push(async () => sub.quit().catch(() => sub.disconnect()));
+  }
+
+  const health = createHealthService({ db, redis, version: VERSION });
+  const tenants = createTenantsService({ db });
+
+  return {
+    env,
+    logger,
+    db,
+    redis,
+    tokens,
+    audit,
+    auth,
+    catalog,
+    catalogCache,
+    health,
+    tenants,
+    /** Resolves once Redis is connected, or after `timeoutMs` (the API still serves; health says why). */
+    async ready(timeoutMs = 5000): Promise<boolean> {
+      if (redis.status === 'ready') return true;
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
+    async close() {
+      for (const close of closers.reverse()) await close();
+      await redis.quit().catch(() => redis.disconnect());
+      await db.$disconnect();
+    },
+  };
+}
+
+export type Container = ReturnType<typeof createContainer>;

@@ -1,0 +1,14 @@
+import type { Request, Response } from 'express';
+import { inputOf } from '../../core/request-validator';
+import { ctxOf } from '../../core/types';
+import type { AuditService } from './audit.service';
+import { listAuditInput } from './audit.types';
+
+export function createAuditController(audit: AuditService) {
+  return {
+    async list(req: Request, res: Response) {
+      const { query } = inputOf(req, listAuditInput);
+      res.json(await audit.list(ctxOf(req).actor, query));
+    },
+  };
+}
