@@ -84,13 +84,14 @@ function ensurePrismaClient() {
 
 const [command, ...rest] = process.argv.slice(2);
 const script = COMMANDS[command];
-if (!script) {
-  console.error(`usage: node scripts/bootstrap.mjs <${Object.keys(COMMANDS).join('|')}>`);
+if (!script && command !== 'generate') {
+  console.error(`usage: node scripts/bootstrap.mjs <${[...Object.keys(COMMANDS), 'generate'].join('|')}>`);
   process.exit(2);
 }
 ensurePackages();
 ensureEnvFile();
 ensurePrismaClient();
+if (command === 'generate') process.exit(0);
 const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [script, ...rest], { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

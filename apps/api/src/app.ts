@@ -9,7 +9,9 @@ import type { Container } from './container';
 import type { RouteEntry } from './core/admin-router';
 import { errorHandler, notFoundHandler } from './core/error-handler';
 import { createLimiter } from './core/rate-limit';
-import { authenticate } from './core/zones';
+import { authenticate, internalKey } from './core/zones';
+import { internalKeys } from './config/env';
+import { internalOrdersRouter } from './modules/orders/orders.router';
 import { authRouter } from './modules/auth/auth.router';
 import { publicCatalogRouter } from './modules/catalog/catalog.router';
 import { publicPlansInput, publicProductsInput } from './modules/catalog/catalog.types';
@@ -83,6 +85,10 @@ export function createApp(c: Container) {
 
   // Auth zone.
   api.use('/auth', adminCors, authRouter({ auth: c.auth, authenticate: requireUser, loginLimiter }));
+
+  // Internal zone (srv1, cron scripts on servers): no CORS, a shared key.
+  const requireInternal = internalKey(internalKeys(env));
+  api.use(internalOrdersRouter({ orders: c.orders, internalKey: requireInternal }));
 
   // Admin zone, under /api and /api/admin.
   const admin = adminRoutes(c, { authenticate: requireUser, registry });

@@ -9,6 +9,9 @@ import { createCatalogCache } from './modules/catalog/catalog.cache';
 import { createCatalogService } from './modules/catalog/catalog.service';
 import { createHealthService } from './modules/health/health.service';
 import { createTenantsService } from './modules/tenants/tenants.service';
+import { createOrdersService } from './modules/orders/orders.service';
+import { createJobDispatcher } from './jobs/dispatcher';
+import { createJobQueue } from './jobs/queue';
 import { VERSION } from './version';
 
 export interface ContainerOptions {
@@ -51,6 +54,11 @@ export function createContainer(env: Env, opts: ContainerOptions = {}) {
   const health = createHealthService({ db, redis, version: VERSION });
   const tenants = createTenantsService({ db });
 
+  const jobQueue = createJobQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, backoffMs: env.JOB_BACKOFF_MS, logger });
+  closers.push(() => jobQueue.close());
+  const jobs = createJobDispatcher({ db, queue: jobQueue, logger, maxAttempts: env.JOB_MAX_ATTEMPTS });
+  const orders = createOrdersService({ db, audit, jobs, logger, defaultTenantSlug: env.DEFAULT_TENANT_SLUG });
+
   return {
     env,
     logger,
@@ -63,6 +71,9 @@ export function createContainer(env: Env, opts: ContainerOptions = {}) {
     catalogCache,
     health,
     tenants,
+    jobQueue,
+    jobs,
+    orders,
     /** Resolves once Redis is connected, or after `timeoutMs` (the API still serves; health says why). */
     async ready(timeoutMs = 5000): Promise<boolean> {
       if (redis.status === 'ready') return true;

@@ -87,9 +87,12 @@ export const envSchema = z.object({
   SSH_PRIVATE_KEY_PATH: z.string().default(''),
   SSH_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   SSH_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).default(120000),
-  HOST_SCRIPTS_DIR: z.string().default('/opt/mpanel/host'),
+  HOST_SCRIPTS_DIR: z.string().regex(/^\/[A-Za-z0-9._\/-]*$/, 'must be an absolute path of plain characters').default('/opt/mpanel/host'),
+  HOST_SCRIPTS_SUDO: bool.default(false),
 
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30000),
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30000),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
   OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),

@@ -19,11 +19,16 @@ interface PrismaLikeError {
   meta?: { target?: unknown; modelName?: string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } };
 }
 
-function uniqueFields(err: PrismaLikeError): string[] | undefined {
+export function uniqueFields(err: PrismaLikeError): string[] | undefined {
   const target = err.meta?.target;
   if (Array.isArray(target)) return target.map(String);
   if (typeof target === 'string') return [target];
   return err.meta?.driverAdapterError?.cause?.constraint?.fields;
+}
+
+/** True when `err` is a unique-constraint violation (Prisma P2002). */
+export function isUniqueViolation(err: unknown): err is PrismaLikeError {
+  return typeof err === 'object' && err !== null && (err as PrismaLikeError).code === 'P2002';
 }
 
 /** Maps anything thrown in a request to the one error shape; internals never reach the client. */

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ServerRole" ADD VALUE 'HYPERVISOR';
