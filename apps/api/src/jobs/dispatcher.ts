@@ -53,10 +53,11 @@ export function createJobDispatcher(deps: { db: Db; queue: JobQueue; logger: Log
     /**
      * Queues PENDING rows older than `minAgeMs` (younger ones are still being dispatched by the API).
      * Rows already in the queue are a no-op there, so a sweep never doubles a job.
+     * `tenantIds` limits it to some tenants (a worker dedicated to them).
      */
-    async sweep(minAgeMs = 2000): Promise<number> {
+    async sweep(minAgeMs = 2000, tenantIds?: readonly string[]): Promise<number> {
       const rows = await db.job.findMany({
-        where: { status: 'PENDING', updatedAt: { lt: new Date(Date.now() - minAgeMs) } },
+        where: { status: 'PENDING', updatedAt: { lt: new Date(Date.now() - minAgeMs) }, ...(tenantIds && { tenantId: { in: [...tenantIds] } }) },
         select: { id: true, type: true, maxAttempts: true },
         orderBy: { createdAt: 'asc' },
         take: deps.sweepBatch ?? 500,

@@ -139,9 +139,9 @@ it('runs a job once however often it is queued, and two workers side by side sha
   startWorkers(handlers);
   startWorkers(handlers);
   const jobs = await Promise.all(Array.from({ length: 20 }, () => newJob()));
-  await Promise.all([t.c.jobs.dispatch(jobs), t.c.jobs.dispatch(jobs), t.c.jobs.sweep(0)]);
+  await Promise.all([t.c.jobs.dispatch(jobs), t.c.jobs.dispatch(jobs), t.c.jobs.sweep(0, [tenantId])]);
   for (const job of jobs) expect((await finished(job.id)).status).toBe('SUCCESS');
-  await t.c.jobs.sweep(0); // nothing PENDING is left to queue
+  await t.c.jobs.sweep(0, [tenantId]); // nothing PENDING is left to queue
   await new Promise((r) => setTimeout(r, 200));
   expect([...runs.values()].every((n) => n === 1)).toBe(true);
   expect(runs.size).toBe(20);
