@@ -9,6 +9,11 @@ import { createCatalogCache } from './modules/catalog/catalog.cache';
 import { createCatalogService } from './modules/catalog/catalog.service';
 import { createHealthService } from './modules/health/health.service';
 import { createTenantsService } from './modules/tenants/tenants.service';
+import { createUsersService } from './modules/users/users.service';
+import { createProductsService } from './modules/products/products.service';
+import { createPlansService } from './modules/plans/plans.service';
+import { createCustomersService } from './modules/customers/customers.service';
+import { createSubscriptionsService } from './modules/subscriptions/subscriptions.service';
 import { createOrdersService } from './modules/orders/orders.service';
 import { createJobDispatcher } from './jobs/dispatcher';
 import { createJobQueue } from './jobs/queue';
@@ -52,7 +57,12 @@ export function createContainer(env: Env, opts: ContainerOptions = {}) {
   }
 
   const health = createHealthService({ db, redis, version: VERSION });
-  const tenants = createTenantsService({ db });
+  const tenants = createTenantsService({ db, audit, catalog });
+  const users = createUsersService({ db, audit, bcryptRounds: env.BCRYPT_ROUNDS });
+  const products = createProductsService({ db, audit, catalog });
+  const plans = createPlansService({ db, audit, catalog });
+  const customers = createCustomersService({ db, audit });
+  const subscriptions = createSubscriptionsService({ db, audit });
 
   const jobQueue = createJobQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, backoffMs: env.JOB_BACKOFF_MS, logger });
   closers.push(() => jobQueue.close());
@@ -71,6 +81,11 @@ export function createContainer(env: Env, opts: ContainerOptions = {}) {
     catalogCache,
     health,
     tenants,
+    users,
+    products,
+    plans,
+    customers,
+    subscriptions,
     jobQueue,
     jobs,
     orders,
