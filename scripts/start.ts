@@ -10,6 +10,7 @@ import { createDb } from '../apps/api/src/config/database';
 import { ensureDatabase, migrate } from '../apps/api/src/db/migrate';
 import { DEMO_USERS, seedDemo } from '../apps/api/src/db/seed';
 import { build } from './build';
+import { startLocalPeers } from './lib/local-peers';
 import { ensurePostgres, ensureRedis, loadDotenv, log, root, waitFor } from './lib/services';
 
 async function main() {
@@ -22,10 +23,16 @@ async function main() {
   const db = createDb(env.DATABASE_URL, 2);
   await seedDemo(db, { adminPassword: env.SEED_ADMIN_PASSWORD, bcryptRounds: Number(env.BCRYPT_ROUNDS || 12) }).finally(() => db.$disconnect());
   log('demo tenant seeded');
+  const peers = await startLocalPeers(env);
+  await pointDemoWebServerAt(env.DATABASE_URL, peers.webSsh);
   build();
 
   const adminDist = path.join(root, 'apps/admin/dist');
-  const childEnv = { ...process.env, ADMIN_DIST_DIR: env.ADMIN_DIST_DIR || (fs.existsSync(path.join(adminDist, 'index.html')) ? adminDist : '') };
+  const childEnv = {
+    ...process.env,
+    ...peers.env,
+    ADMIN_DIST_DIR: env.ADMIN_DIST_DIR || (fs.existsSync(path.join(adminDist, 'index.html')) ? adminDist : ''),
+  };
   const entries = [['api', 'apps/api/dist/src/server.js'], ['worker', 'apps/api/dist/src/worker.js']].filter(([, file]) => fs.existsSync(path.join(root, file)));
   const children: ChildProcess[] = entries.map(([, file]) => spawn(process.execPath, [file], { cwd: root, env: childEnv, stdio: 'inherit' }));
 
@@ -34,7 +41,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+    Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))))
+      .then(() => peers.stop())
+      .then(() => process.exit(code));
   };
   children.forEach((child, i) =>
     child.once('exit', (code) => {
@@ -62,6 +71,16 @@ async function main() {
     sign in     ${DEMO_USERS[0].email} / ${env.SEED_ADMIN_PASSWORD}   (SEED_ADMIN_PASSWORD in .env)
   Ctrl-C stops it.
 `);
+}
+
+/** The demo's srv1-web lives on 127.0.0.1: make its row match the local sshd (port, login). */
+async function pointDemoWebServerAt(databaseUrl: string, ssh: { port: number; username: string }) {
+  const db = createDb(databaseUrl, 1);
+  try {
+    await db.server.updateMany({ where: { name: 'srv1-web', ipAddress: '127.0.0.1', tenant: { slug: process.env.DEFAULT_TENANT_SLUG || 'migrahosting' } }, data: { sshPort: ssh.port, sshUser: ssh.username } });
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 main().catch((err) => {

@@ -89,12 +89,29 @@ export const DEMO_CATALOG: ProductSeed[] = [
   },
 ];
 
-export const DEMO_SERVERS: Array<{ name: string; role: ServerRole; location: string; sshUser?: string }> = [
-  { name: 'srv1-web', role: 'WEB', location: 'local', sshUser: 'root' },
+/**
+ * The spec's servers, all on loopback: npm start runs a local peer for each far side (srv1-web is
+ * an sshd on port 2222 sandboxed under .data/host-root; pve1 answers Proxmox VE's API on 8006).
+ */
+export const DEMO_SERVERS: Array<{ name: string; role: ServerRole; location: string; sshUser?: string; sshPort?: number; config?: Record<string, unknown> }> = [
+  { name: 'srv1-web', role: 'WEB', location: 'local', sshUser: 'root', sshPort: 2222 },
   { name: 'dns-core', role: 'DNS', location: 'local' },
   { name: 'mail-core', role: 'MAIL', location: 'local' },
   { name: 'mpanel-core', role: 'PANEL', location: 'local' },
   { name: 'db-core', role: 'DB', location: 'local' },
+  {
+    name: 'pve1',
+    role: 'HYPERVISOR',
+    location: 'local',
+    config: {
+      driver: 'proxmox',
+      apiUrl: 'http://127.0.0.1:8006/api2/json',
+      node: 'pve1',
+      tokenId: 'mpanel@pve!provisioning',
+      tokenSecretEnv: 'PROXMOX_TOKEN_SECRET',
+      templates: { 'debian-12': 9000 },
+    },
+  },
 ];
 
 export interface SeedOptions {
@@ -147,7 +164,16 @@ export async function seedDemo(db: Db, opts: SeedOptions) {
     await db.server.upsert({
       where: { tenantId_name: { tenantId: tenant.id, name: s.name } },
       update: {},
-      create: { tenantId: tenant.id, name: s.name, role: s.role, ipAddress: '127.0.0.1', location: s.location, sshUser: s.sshUser },
+      create: {
+        tenantId: tenant.id,
+        name: s.name,
+        role: s.role,
+        ipAddress: '127.0.0.1',
+        location: s.location,
+        sshUser: s.sshUser,
+        sshPort: s.sshPort,
+        config: s.config as Prisma.InputJsonValue | undefined,
+      },
     });
   }
   return tenant;
