@@ -12,7 +12,7 @@
 #    "loadAverage":[0.1,0.2,0.3],"disk":{"path":"/home","totalBytes":…,"usedBytes":…,
 #    "availableBytes":…},"nginx":true,"kitVersion":1,"sandboxRoot":null}
 
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 mp_read_args "" "$@"

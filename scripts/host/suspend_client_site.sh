@@ -20,7 +20,7 @@
 #    "state":"suspended","locked":true,"changed":true,"reload":"done","sandboxRoot":null}
 # Exit 2: bad input, no such site, or a user/vhost that is not mPanel's; exit 1: anything else.
 
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 mp_read_args "domain user" "$@"

@@ -136,9 +136,9 @@ export async function startSshd(opts: { dir: string; port?: number; hostRoot: st
     throw new Error(`sshd did not take "SetEnv MPANEL_HOST_ROOT=${hostRoot}" from ${config}`);
   }
 
-  const child = spawn(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', process.env.SSHD_DEBUG ? 'inherit' : 'pipe'] });
+  const child = spawn(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr?.on('data', (b: Buffer) => {
+  child.stderr.on('data', (b: Buffer) => {
     log = (log + b.toString()).slice(-8000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -146,7 +146,8 @@ export function createSshClient(opts: SshClientOptions) {
       const armTimer = (ms: number, message: string) => {
         clearTimeout(timer);
         timer = setTimeout(() => {
-          // Stop the script rather than leave it running unattended; a retry converges either way.
+          // Stop the script rather than leave it running unattended (a retry converges either way).
+          // sshd honours this for unprivileged logins such as `mpanel`, not for root.
           try {
             channel?.signal('TERM');
           } catch {
