@@ -12,6 +12,7 @@ import { createLimiter } from './core/rate-limit';
 import { authenticate, internalKey } from './core/zones';
 import { internalKeys } from './config/env';
 import { internalOrdersRouter } from './modules/orders/orders.router';
+import { internalBackupsRouter } from './modules/backups/backups.router';
 import { authRouter } from './modules/auth/auth.router';
 import { publicCatalogRouter } from './modules/catalog/catalog.router';
 import { publicPlansInput, publicProductsInput } from './modules/catalog/catalog.types';
@@ -89,6 +90,7 @@ export function createApp(c: Container) {
   // Internal zone (srv1, cron scripts on servers): no CORS, a shared key.
   const requireInternal = internalKey(internalKeys(env));
   api.use(internalOrdersRouter({ orders: c.orders, internalKey: requireInternal }));
+  api.use(internalBackupsRouter({ backups: c.backups, internalKey: requireInternal }));
 
   // Admin zone, under /api and /api/admin.
   const admin = adminRoutes(c, { authenticate: requireUser, registry });

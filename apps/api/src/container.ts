@@ -15,6 +15,16 @@ import { createPlansService } from './modules/plans/plans.service';
 import { createCustomersService } from './modules/customers/customers.service';
 import { createSubscriptionsService } from './modules/subscriptions/subscriptions.service';
 import { createOrdersService } from './modules/orders/orders.service';
+import { createServersService } from './modules/servers/servers.service';
+import { createDomainsService } from './modules/domains/domains.service';
+import { createDnsService } from './modules/dns/dns.service';
+import { createHostingService } from './modules/hosting/hosting.service';
+import { createPowerDnsClient } from './integrations/powerdns/powerdns.client';
+import { createVpsService } from './modules/vps/vps.service';
+import { createMailService } from './modules/mail/mail.service';
+import { createBackupsService } from './modules/backups/backups.service';
+import { createJobsService } from './modules/jobs/jobs.service';
+import { createDashboardService } from './modules/dashboard/dashboard.service';
 import { createJobDispatcher } from './jobs/dispatcher';
 import { createJobQueue } from './jobs/queue';
 import { VERSION } from './version';
@@ -68,6 +78,17 @@ export function createContainer(env: Env, opts: ContainerOptions = {}) {
   closers.push(() => jobQueue.close());
   const jobs = createJobDispatcher({ db, queue: jobQueue, logger, maxAttempts: env.JOB_MAX_ATTEMPTS });
   const orders = createOrdersService({ db, audit, jobs, logger, defaultTenantSlug: env.DEFAULT_TENANT_SLUG });
+  const vps = createVpsService({ db, audit, jobs });
+  const mail = createMailService({ db, audit, jobs, secretsKey: env.SECRETS_KEY });
+  const backups = createBackupsService({ db, audit, jobs });
+  const jobAdmin = createJobsService({ db, audit, queue: jobQueue, logger });
+  const dashboard = createDashboardService({ db });
+  // The API reads zones from PowerDNS for the record editor; every write goes through a job.
+  const powerdns = createPowerDnsClient({ baseUrl: env.POWERDNS_API_URL, apiKey: env.POWERDNS_API_KEY, serverId: env.POWERDNS_SERVER_ID });
+  const servers = createServersService({ db, audit, jobs });
+  const domains = createDomainsService({ db });
+  const dns = createDnsService({ db, audit, jobs, powerdns, logger });
+  const hosting = createHostingService({ db, audit, jobs });
 
   return {
     env,
@@ -89,6 +110,15 @@ export function createContainer(env: Env, opts: ContainerOptions = {}) {
     jobQueue,
     jobs,
     orders,
+    vps,
+    mail,
+    backups,
+    jobAdmin,
+    dashboard,
+    servers,
+    domains,
+    dns,
+    hosting,
     /** Resolves once Redis is connected, or after `timeoutMs` (the API still serves; health says why). */
     async ready(timeoutMs = 5000): Promise<boolean> {
       if (redis.status === 'ready') return true;

@@ -9,6 +9,15 @@ import { plansRouter } from './modules/plans/plans.router';
 import { customersRouter } from './modules/customers/customers.router';
 import { subscriptionsRouter } from './modules/subscriptions/subscriptions.router';
 import { ordersRouter } from './modules/orders/orders.router';
+import { vpsRouter } from './modules/vps/vps.router';
+import { mailRouter } from './modules/mail/mail.router';
+import { backupsRouter } from './modules/backups/backups.router';
+import { jobsRouter } from './modules/jobs/jobs.router';
+import { dashboardRouter } from './modules/dashboard/dashboard.router';
+import { serversRouter } from './modules/servers/servers.router';
+import { domainsRouter } from './modules/domains/domains.router';
+import { dnsRouter } from './modules/dns/dns.router';
+import { hostingRouter } from './modules/hosting/hosting.router';
 
 /**
  * Every admin-zone module router. Mounted at /api and again at /api/admin (spec §11);
@@ -25,5 +34,16 @@ export function adminRoutes(c: Container, deps: { authenticate: RequestHandler; 
   r.use('/subscriptions', subscriptionsRouter({ ...shared, subscriptions: c.subscriptions }));
   r.use('/audit', auditRouter({ ...shared, audit: c.audit }));
   r.use('/orders', ordersRouter({ ...shared, orders: c.orders }));
+  r.use('/vps', vpsRouter({ ...shared, vps: c.vps }));
+  r.use('/mail', mailRouter({ ...shared, mail: c.mail }));
+  r.use('/backups', backupsRouter({ ...shared, backups: c.backups }));
+  r.use('/jobs', jobsRouter({ ...shared, jobs: c.jobAdmin }));
+  r.use('/dashboard', dashboardRouter({ ...shared, dashboard: c.dashboard }));
+  r.use('/servers', serversRouter({ ...shared, servers: c.servers }));
+  r.use('/domains', domainsRouter({ ...shared, domains: c.domains }));
+  r.use('/dns', dnsRouter({ ...shared, dns: c.dns }));
+  // Seed §8.3 names them /hosting/accounts; mounted first so "accounts" is never taken for an id.
+  r.use('/hosting/accounts', hostingRouter({ ...shared, hosting: c.hosting }, '/hosting/accounts'));
+  r.use('/hosting', hostingRouter({ ...shared, hosting: c.hosting }));
   return r;
 }

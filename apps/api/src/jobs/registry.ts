@@ -9,17 +9,32 @@ import type { JobType } from '../generated/prisma/client';
  */
 const id = z.string().min(1).max(64);
 
+const rrsetKey = { name: z.string().min(1).max(255), type: z.string().regex(/^[A-Z0-9]{1,10}$/) };
+const rrsetChange = z.discriminatedUnion('changetype', [
+  z.object({
+    ...rrsetKey,
+    changetype: z.literal('REPLACE'),
+    ttl: z.number().int().min(1),
+    records: z.array(z.object({ content: z.string().max(4096), disabled: z.boolean() })).min(1).max(100),
+  }),
+  z.object({ ...rrsetKey, changetype: z.literal('DELETE') }),
+]);
+
 export const JOB_PAYLOADS = {
   PROVISION_DNS: z.object({ domainId: id, orderId: id.optional() }),
   PROVISION_HOSTING: z.object({ domainId: id, orderId: id.optional(), phpVersion: z.string().regex(/^[5-9]\.\d{1,2}$/).optional() }),
   PROVISION_MAIL: z.object({ domainId: id, orderId: id.optional() }),
-  // `vpsId` is written back by the handler once it reserved the instance, so a retry reuses it.
-  PROVISION_VPS: z.object({ planId: id, orderId: id.optional(), domainId: id.optional(), vpsId: id.optional() }),
+  // An order names the plan; the handler reserves the instance and writes `vpsId` back, so a retry
+  // reuses it. Staff creating one by hand reserve it first and pass `vpsId` (the plan is optional then).
+  PROVISION_VPS: z
+    .object({ planId: id.optional(), orderId: id.optional(), domainId: id.optional(), vpsId: id.optional() })
+    .refine((p) => p.planId !== undefined || p.vpsId !== undefined, { message: 'needs planId or vpsId', path: ['planId'] }),
   SUSPEND_ACCOUNT: z.object({ hostingAccountId: id }),
   UNSUSPEND_ACCOUNT: z.object({ hostingAccountId: id }),
   TERMINATE_ACCOUNT: z.object({ hostingAccountId: id, removeZone: z.boolean().default(false) }),
   SYNC_DNS_ZONE: z.object({ zoneId: id }),
-  UPDATE_DNS_RECORDS: z.object({ zoneId: id, changes: z.array(z.record(z.string(), z.unknown())).min(1).max(500) }),
+  // `changes` are already validated for the zone and in PowerDNS's wire form; `serial` is the one they were made against.
+  UPDATE_DNS_RECORDS: z.object({ zoneId: id, serial: z.number().int().min(0), changes: z.array(rrsetChange).min(1).max(200) }),
   DELETE_DNS_ZONE: z.object({ zoneId: id }),
   SERVER_HEALTH_CHECK: z.object({ serverId: id }),
   VPS_ACTION: z.object({ vpsId: id, action: z.enum(['start', 'stop', 'reboot', 'destroy']) }),

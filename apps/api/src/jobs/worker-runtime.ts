@@ -1,8 +1,15 @@
 import type { Container } from '../container';
 import { createPowerDnsClient } from '../integrations/powerdns/powerdns.client';
 import { createSshClient } from '../integrations/ssh/ssh.client';
+import { createMailcoreClient } from '../integrations/mailcore/mailcore.client';
+import { createVpsDriver, type VpsDriver } from '../integrations/vps/vps-driver';
 import { dnsHandlers } from './handlers/dns.handlers';
 import { hostingHandlers } from './handlers/hosting.handlers';
+import { dnsZoneHandlers } from './handlers/dns-zone.handlers';
+import { serverHealthHandlers } from './handlers/server-health.handlers';
+import { mailHandlers } from './handlers/mail.handlers';
+import { vpsHandlers } from './handlers/vps.handlers';
+import { backupHandlers } from './handlers/backup.handlers';
 import { createFailureNotifier } from './notifier';
 import { createJobRunner, type Handlers } from './runner';
 import { startJobWorkers } from './workers/job.worker';
@@ -10,6 +17,9 @@ import { startJobWorkers } from './workers/job.worker';
 export interface FarSides {
   powerdns: ReturnType<typeof createPowerDnsClient>;
   ssh: ReturnType<typeof createSshClient>;
+  mailcore: ReturnType<typeof createMailcoreClient>;
+  /** The driver of a HYPERVISOR server from its stored config; secrets come from the process environment. */
+  vpsDriver: (serverConfig: unknown) => VpsDriver;
 }
 
 /** The far-side clients from configuration. Tests pass their own (pointing at loopback peers). */
@@ -23,6 +33,8 @@ export function farSidesFrom(env: Container['env']): FarSides {
       scriptsDir: env.HOST_SCRIPTS_DIR,
       useSudo: env.HOST_SCRIPTS_SUDO,
     }),
+    mailcore: createMailcoreClient({ baseUrl: env.MAILCORE_API_URL, apiKey: env.MAILCORE_API_KEY }),
+    vpsDriver: (serverConfig) => createVpsDriver(serverConfig, process.env),
   };
 }
 
@@ -30,7 +42,12 @@ export function handlersFor(c: Container, far: FarSides): Handlers {
   const { db, env } = c;
   return {
     ...dnsHandlers({ db, env, powerdns: far.powerdns }),
-    ...hostingHandlers({ db, ssh: far.ssh, audit: c.audit }),
+    ...hostingHandlers({ db, ssh: far.ssh, audit: c.audit, powerdns: far.powerdns }),
+    ...dnsZoneHandlers({ db, env, powerdns: far.powerdns }),
+    ...serverHealthHandlers({ db, audit: c.audit, ssh: far.ssh, powerdns: far.powerdns, mailcore: far.mailcore, vpsDriver: far.vpsDriver, tcpTimeoutMs: env.SSH_CONNECT_TIMEOUT_MS }),
+    ...mailHandlers({ db, mailcore: far.mailcore, secretsKey: env.SECRETS_KEY }),
+    ...vpsHandlers({ db, vpsDriver: far.vpsDriver }),
+    ...backupHandlers({ db, ssh: far.ssh, audit: c.audit }),
   };
 }
 

@@ -104,3 +104,35 @@ export async function terminateSite(client: Runner, target: SshTarget, args: Sit
 export async function healthCheck(client: Runner, target: SshTarget): Promise<HostCall<HealthResult>> {
   return call(client, target, 'health', {}, healthResult);
 }
+
+/** A backup run (run_backup.sh): a site's home (`site`) or the server's /etc (`system`). */
+const backupJobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a backup job id');
+const keepArchives = z.number().int().min(1).max(365).optional();
+export const backupArgs = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('site'), job: backupJobId, domain: hostname, systemUser, keep: keepArchives }),
+  z.object({ kind: z.literal('system'), job: backupJobId, keep: keepArchives }),
+]);
+export type BackupArgs = z.infer<typeof backupArgs>;
+
+export const backupResult = z.object({
+  ok: z.literal(true),
+  action: z.literal('backup'),
+  kind: z.enum(['site', 'system']),
+  job: z.string(),
+  domain: z.string().nullable(),
+  user: z.string().nullable(),
+  source: z.string(),
+  archive: z.string(),
+  sizeBytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  durationMs: z.number().int().min(0),
+  pruned: z.number().int().min(0),
+  sandboxRoot: z.string().nullable(),
+});
+export type BackupResult = z.infer<typeof backupResult>;
+
+export async function runBackup(client: Runner, target: SshTarget, args: BackupArgs): Promise<HostCall<BackupResult>> {
+  const a = backupArgs.parse(args);
+  const wire: Record<string, string> = { job: a.job, kind: a.kind, ...(a.kind === 'site' && { domain: a.domain, user: a.systemUser }), ...(a.keep !== undefined && { keep: String(a.keep) }) };
+  return call(client, target, 'run_backup', wire, backupResult);
+}

@@ -18,6 +18,7 @@ export const HOST_SCRIPT_FILES = {
   unsuspend_client_site: 'unsuspend_client_site.sh',
   terminate_client_site: 'terminate_client_site.sh',
   health: 'health_check.sh',
+  run_backup: 'run_backup.sh',
 } as const;
 
 export type HostScript = keyof typeof HOST_SCRIPT_FILES;

@@ -13,6 +13,8 @@ export interface InstanceStatus {
   memoryMb?: number;
   diskGb?: number;
   uptimeSeconds?: number;
+  /** The machine's public IPv4 address, when the provider knows it. */
+  ipv4?: string;
 }
 
 export interface CreatedInstance extends InstanceStatus {

@@ -1,16 +1,20 @@
 import type { Db } from '../../config/database';
 import type { HostingAccount, Server } from '../../generated/prisma/client';
+import type { PowerDnsClient } from '../../integrations/powerdns/powerdns.client';
 import { createSite, suspendSite, terminateSite, unsuspendSite } from '../../integrations/ssh/host-scripts';
 import type { SshClient, SshTarget } from '../../integrations/ssh/ssh.client';
 import type { AuditService } from '../../modules/audit/audit.service';
 import { reserveHostingAccount } from '../../modules/hosting/hosting.placement';
 import { PermanentJobError } from '../errors';
 import type { Handlers } from '../runner';
+import { removeDomainZone } from './dns-zone.handlers';
 
 export interface HostingHandlerDeps {
   db: Db;
   ssh: Pick<SshClient, 'runScript'>;
   audit: AuditService;
+  /** For TERMINATE_ACCOUNT with `removeZone`. */
+  powerdns: Pick<PowerDnsClient, 'deleteZone'>;
 }
 
 export function sshTarget(server: Server): SshTarget {
@@ -36,7 +40,7 @@ function serverPath(p: string, sandboxRoot: string | null): string {
 
 /** Hosting accounts on web servers, through the host scripts over SSH. */
 export function hostingHandlers(deps: HostingHandlerDeps): Handlers {
-  const { db, ssh, audit } = deps;
+  const { db, ssh, audit, powerdns } = deps;
 
   async function accountOf(id: string): Promise<HostingAccount & { server: Server; domain: { name: string } }> {
     const account = await db.hostingAccount.findUnique({ where: { id }, include: { server: true, domain: { select: { name: true } } } });
@@ -92,7 +96,12 @@ export function hostingHandlers(deps: HostingHandlerDeps): Handlers {
       const { result, hostKeyFingerprint } = await terminateSite(ssh, sshTarget(account.server), { domain: account.domain.name, systemUser: account.systemUser });
       await pinHostKey(db, audit, account.server, hostKeyFingerprint);
       await db.hostingAccount.update({ where: { id: account.id }, data: { status: 'TERMINATED' } });
-      return { message: `site ${account.domain.name} terminated`, details: { hostingAccountId: account.id, ...result } };
+      // The site goes first: a zone removed while the site still served would only break it.
+      const zone = payload.removeZone ? await removeDomainZone(db, powerdns, { id: account.domainId, name: account.domain.name }) : null;
+      return {
+        message: `site ${account.domain.name} terminated${zone ? `, zone ${zone.zone} removed` : ''}`,
+        details: { hostingAccountId: account.id, ...result, ...(zone && { zoneRemoved: zone }) },
+      };
     },
   };
 }
