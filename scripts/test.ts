@@ -30,8 +30,10 @@ async function main() {
 
     if (!jestArgs.length) {
       log('type-checking…');
-      const tsc = spawnSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', 'apps/api/tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit' });
-      if (tsc.status !== 0) return;
+      for (const project of ['apps/api/tsconfig.json', 'apps/admin/tsconfig.json']) {
+        const tsc = spawnSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', project, '--noEmit'], { cwd: root, stdio: 'inherit' });
+        if (tsc.status !== 0) return;
+      }
     }
 
     const env = {
@@ -45,6 +47,12 @@ async function main() {
     };
     const jest = spawnSync(path.join(root, 'node_modules/.bin/jest'), ['--config', 'apps/api/jest.config.js', ...jestArgs], { cwd: root, stdio: 'inherit', env });
     status = jest.status ?? 1;
+    if (!jestArgs.length) {
+      // The admin SPA's component tests (Vitest, jsdom); its browser tests ran above under jest.
+      log('admin SPA component tests…');
+      const vitest = spawnSync('npm', ['test', '-w', 'apps/admin', '--silent'], { cwd: root, stdio: 'inherit' });
+      if (status === 0) status = vitest.status ?? 1;
+    }
   } finally {
     if (process.env.MPANEL_KEEP_TEST_DB) log(`kept ${databaseUrl}`);
     else await dropDatabase(databaseUrl).catch((err) => log(`could not drop test database: ${err.message}`));
