@@ -58,12 +58,16 @@ export function createJobDispatcher(deps: { db: Db; queue: JobQueue; logger: Log
     async sweep(minAgeMs = 2000, tenantIds?: readonly string[]): Promise<number> {
       const rows = await db.job.findMany({
         where: { status: 'PENDING', updatedAt: { lt: new Date(Date.now() - minAgeMs) }, ...(tenantIds && { tenantId: { in: [...tenantIds] } }) },
-        select: { id: true, type: true, maxAttempts: true },
+        select: { id: true, type: true, maxAttempts: true, attempts: true },
         orderBy: { createdAt: 'asc' },
         take: deps.sweepBatch ?? 500,
       });
       if (!rows.length) return 0;
-      await queue.enqueue(rows);
+      // A row that ran before (an admin retry) may still have its finished entry in the queue,
+      // which would turn a plain add into a no-op: those go through requeue.
+      const fresh = rows.filter((r) => r.attempts === 0);
+      if (fresh.length) await queue.enqueue(fresh);
+      for (const row of rows.filter((r) => r.attempts > 0)) await queue.requeue(row);
       return rows.length;
     },
   };

@@ -64,14 +64,21 @@ export function createJobQueue(opts: JobQueueOptions) {
 
     /** Queues a job again after it failed for good: the old BullMQ entry must go first, or the add is a no-op. */
     async requeue(job: QueuedJob): Promise<void> {
+      if (connection.status !== 'ready') throw new Error(`Redis is not connected (${connection.status})`);
       const queue = queues[QUEUE_OF[job.type]];
-      const existing = await queue.getJob(job.id);
-      if (existing) {
-        const state = await existing.getState();
-        if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized') return;
-        await existing.remove();
-      }
-      await queue.add(job.type, { jobId: job.id, type: job.type }, jobOptions(job));
+      await withTimeout(
+        (async () => {
+          const existing = await queue.getJob(job.id);
+          if (existing) {
+            const state = await existing.getState();
+            if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return;
+            await existing.remove();
+          }
+          await queue.add(job.type, { jobId: job.id, type: job.type }, jobOptions(job));
+        })(),
+        5000,
+        'requeueing a job',
+      );
     },
 
     async counts(): Promise<Record<QueueName, Record<string, number>>> {

@@ -88,6 +88,27 @@ it('fails at once on a permanent error, with one JobLog and an audit row', async
   expect(audit.action).toBe('job.failed');
 });
 
+it('lets the outbox sweep requeue a retried job whose failed entry is still in the queue', async () => {
+  let fail = true;
+  startWorkers({
+    async SERVER_HEALTH_CHECK() {
+      if (fail) throw new FarSideError('ssh', 'host key mismatch', { retryable: false });
+      return { message: 'healthy again' };
+    },
+  });
+  const job = await newJob();
+  await t.c.jobs.dispatch([job]);
+  expect((await finished(job.id)).status).toBe('FAILED');
+
+  // A retry whose requeue never reached Redis leaves the row PENDING; the sweep must still run it.
+  fail = false;
+  await t.c.db.job.update({ where: { id: job.id }, data: { status: 'PENDING', finishedAt: null } });
+  expect(await t.c.jobs.sweep(0, [tenantId])).toBe(1);
+  const row = await finished(job.id);
+  expect(row).toMatchObject({ status: 'SUCCESS', attempts: 2 });
+  expect(row.logs.map((l) => l.status)).toEqual(['FAILED', 'SUCCESS']);
+});
+
 it('gives up after the last attempt and leaves the job FAILED with a JobLog per attempt', async () => {
   startWorkers({
     async PROVISION_DNS() {

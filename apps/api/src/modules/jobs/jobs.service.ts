@@ -1,6 +1,6 @@
 import type { Db } from '../../config/database';
 import type { Logger } from '../../config/logger';
-import { Conflict, NotFound, Unavailable } from '../../core/errors';
+import { Conflict, NotFound } from '../../core/errors';
 import { pageArgs, toPage } from '../../core/pagination';
 import type { Ctx } from '../../core/types';
 import type { Job, Prisma } from '../../generated/prisma/client';
@@ -50,7 +50,7 @@ export function createJobsService(deps: { db: Db; audit: AuditService; queue: Pi
      * way, and one that succeeded is done.
      */
     async retry(ctx: Ctx, id: string) {
-      const { job, finishedAt } = await db.$transaction(async (tx) => {
+      const { job } = await db.$transaction(async (tx) => {
         const before = await tx.job.findFirst({ where: { id, tenantId: ctx.actor.tenantId } });
         if (!before) throw NotFound('Job');
         // Conditional, so two staff pressing retry at once queue it once.
@@ -65,17 +65,14 @@ export function createJobsService(deps: { db: Db; audit: AuditService; queue: Pi
           }),
           tx,
         );
-        return { job: await tx.job.findUniqueOrThrow({ where: { id } }), finishedAt: before.finishedAt };
+        return { job: await tx.job.findUniqueOrThrow({ where: { id } }) };
       });
 
       try {
         await queue.requeue(job);
       } catch (err) {
-        // The queue still holds the failed entry under this id, so the outbox sweep could not
-        // queue the row either: put it back as it was and let staff try again.
-        logger.warn({ err: (err as Error).message, jobId: id }, 'retry not queued; job left FAILED');
-        await db.job.updateMany({ where: { id, status: 'PENDING' }, data: { status: 'FAILED', finishedAt } });
-        throw Unavailable('The job queue cannot be reached; the job is still FAILED, try again shortly');
+        // The row is PENDING again: the worker's outbox sweep requeues it once Redis answers.
+        logger.warn({ err: (err as Error).message, jobId: id }, 'retry not queued yet; the outbox sweep will queue it');
       }
       return { job: jobView(job) };
     },
