@@ -30,7 +30,7 @@ async function main() {
 
     if (!jestArgs.length) {
       log('type-checking…');
-      for (const project of ['apps/api/tsconfig.json', 'apps/admin/tsconfig.json']) {
+      for (const project of ['apps/api/tsconfig.json', 'apps/admin/tsconfig.json', 'scripts/tsconfig.json']) {
         const tsc = spawnSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', project, '--noEmit'], { cwd: root, stdio: 'inherit' });
         if (tsc.status !== 0) return;
       }

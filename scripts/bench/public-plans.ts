@@ -5,7 +5,7 @@
  */
 import express from 'express';
 import { baselineRow, compareRow, type Goal, type ResultRow } from './report';
-import { loadHttp, warmUp, type HttpLoad } from './runner';
+import { loadInterleaved, type HttpLoad } from './runner';
 import type { Scenario } from './scenario';
 
 const GOAL: Goal = { minRatio: 0.9, maxP99Ms: 15 };
@@ -34,13 +34,8 @@ export const publicPlans: Scenario = {
       { target: 'mpanel 200', url: `${ctx.apiUrl}${PATH}`, expectStatus: 200 },
       { target: 'mpanel 304', url: `${ctx.apiUrl}${PATH}`, headers: { 'if-none-match': etag }, expectStatus: 304 },
     ];
-    const measured = [];
-    for (const load of loads) {
-      ctx.log(`${this.name}: ${load.target}…`);
-      await warmUp(load, ctx.config);
-      measured.push(await loadHttp(load, ctx.config));
-    }
-    const [baseline, ok, notModified] = measured;
+    ctx.log(`${this.name}: ${loads.map((l) => l.target).join(', ')} in ${ctx.config.rounds} rounds…`);
+    const [baseline, ok, notModified] = await loadInterleaved(loads, ctx.config);
     const rows: ResultRow[] = [
       baselineRow(this.name, baseline),
       compareRow(this.name, ok, baseline, GOAL),

@@ -45,19 +45,20 @@ export function goalLabel(goal?: Goal): string {
 const num = (n: number, digits: number) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function formatTable(rows: ResultRow[]): string {
-  const header = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'goal', 'result'];
+  const header = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'cpu µs/req', 'ratio', 'goal', 'result'];
   const body = rows.map((r) => [
     r.scenario,
     r.measurement.target,
     num(r.measurement.reqPerSec, 0),
     num(r.measurement.p50Ms, 1),
     num(r.measurement.p99Ms, 1),
+    r.measurement.cpuUsPerReq === undefined ? '' : num(r.measurement.cpuUsPerReq, 0),
     r.ratio === undefined ? 'baseline' : `${r.ratio.toFixed(2)}×`,
     goalLabel(r.goal),
     r.pass === undefined ? '' : r.pass ? 'pass' : r.measurement.failures ? `FAIL (${r.measurement.failures} failed)` : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const numeric = new Set([2, 3, 4, 5]);
+  const numeric = new Set([2, 3, 4, 5, 6]);
   const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
@@ -75,6 +76,7 @@ export function toJson(rows: ResultRow[], config: BenchConfig, machine: Record<s
       p50Ms: round(r.measurement.p50Ms, 2),
       p99Ms: round(r.measurement.p99Ms, 2),
       meanMs: round(r.measurement.meanMs, 2),
+      cpuUsPerReq: r.measurement.cpuUsPerReq === undefined ? null : round(r.measurement.cpuUsPerReq, 1),
       completed: r.measurement.completed,
       failures: r.measurement.failures,
       statusCodes: r.measurement.statusCodes,
