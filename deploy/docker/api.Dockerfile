@@ -36,9 +36,6 @@ COPY apps/api/package.json apps/api/package.json
 COPY apps/admin/package.json apps/admin/package.json
 RUN npm ci --omit=dev --workspace apps/api --include-workspace-root --no-audit --no-fund --loglevel=error \
  && mkdir -p apps/api/node_modules
-# The entry points load dotenv, which apps/api/package.json lists under devDependencies; it has no
-# dependencies of its own, so it is carried over as is.
-COPY --from=build /app/node_modules/dotenv ./node_modules/dotenv
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

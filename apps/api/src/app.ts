@@ -1,13 +1,12 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { Router } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Container } from './container';
 import type { RouteEntry } from './core/admin-router';
 import { errorHandler, notFoundHandler } from './core/error-handler';
+import { requestLog } from './core/request-log';
 import { createLimiter } from './core/rate-limit';
 import { authenticate, internalKey } from './core/zones';
 import { internalKeys } from './config/env';
@@ -20,8 +19,6 @@ import { validate } from './core/request-validator';
 import { healthRouter } from './modules/health/health.router';
 import { adminRoutes } from './routes';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
-
 /** Builds the HTTP app from a container. Tests drive it with supertest; server.ts listens. */
 export function createApp(c: Container) {
   const { env, logger } = c;
@@ -32,23 +29,7 @@ export function createApp(c: Container) {
   app.set('etag', false); // catalog routes set their own; admin JSON is never cached
   app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
 
-  app.use(
-    pinoHttp({
-      logger,
-      // Keep the caller's id (nginx, srv1) when it is sane, so one id follows a request across systems.
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(express.json({ limit: '1mb' }));
 

@@ -63,7 +63,7 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody['er
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, body } = toHttpError(err);
-    const log = (req as { log?: Logger }).log ?? logger;
+    const log = req.log ?? logger;
     if (status >= 500) log.error({ err }, 'request failed');
     else log.debug({ code: body.code }, 'request refused');
     if (res.headersSent) return;
