@@ -2,15 +2,6 @@ import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../config/logger';
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    /** This request's id: the caller's X-Request-Id when sane, else a fresh one. */
-    id?: string;
-    /** A logger whose every line carries the request id. */
-    log?: Logger;
-  }
-}
-
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
 /**

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { Logger } from '../config/logger';
 import type { Role } from './permissions';
 
 /** Who is acting: every admin service call is scoped by `tenantId`. */
@@ -24,6 +25,10 @@ export interface Ctx {
 declare module 'express-serve-static-core' {
   interface Request {
     actor?: Actor;
+    /** This request's id (core/request-log.ts): the caller's X-Request-Id when sane, else a fresh one. */
+    id?: string;
+    /** A logger whose every line carries the request id. */
+    log?: Logger;
   }
 }
 
