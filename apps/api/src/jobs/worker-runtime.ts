@@ -72,6 +72,7 @@ export function createWorkerRuntime(c: Container, far: FarSides = farSidesFrom(c
   let workers: ReturnType<typeof startJobWorkers> | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> = Promise.resolve();
+  let stopping: Promise<void> | undefined;
 
   const sweep = async () => {
     try {
@@ -85,6 +86,7 @@ export function createWorkerRuntime(c: Container, far: FarSides = farSidesFrom(c
   return {
     runner,
     async start() {
+      if (workers) return; // already running
       workers = startJobWorkers({
         redisUrl: env.REDIS_URL,
         prefix: env.QUEUE_PREFIX,
@@ -101,10 +103,14 @@ export function createWorkerRuntime(c: Container, far: FarSides = farSidesFrom(c
       logger.info({ concurrency: env.WORKER_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX }, 'worker started');
     },
     sweep,
-    async stop(graceMs = env.WORKER_SHUTDOWN_GRACE_MS) {
-      clearInterval(sweepTimer);
-      await sweeping;
-      await workers?.close(graceMs);
+    /** Idempotent: a second call waits for the first. */
+    stop(graceMs = env.WORKER_SHUTDOWN_GRACE_MS): Promise<void> {
+      stopping ??= (async () => {
+        clearInterval(sweepTimer);
+        await sweeping;
+        await workers?.close(graceMs);
+      })();
+      return stopping;
     },
   };
 }

@@ -108,7 +108,10 @@ describe('provisioning from the admin SPA', () => {
 
   it('edits DNS records with per-type checks, and a lost race is shown and the zone reloaded', async () => {
     await page.getByRole('link', { name: 'DNS zones' }).click();
-    await page.getByRole('link', { name: domain }).click();
+    // The order page left behind links the same domain name: wait for the zone list first.
+    await page.waitForURL(/\/dns(\?|$)/);
+    await page.getByRole('table').getByRole('link', { name: domain }).click();
+    await page.waitForURL(/\/dns\/[^/?]+/);
     const records = page.getByRole('table', { name: `Records of ${domain}` });
     await records.getByText('SOA').waitFor();
     await screenshot(page, '42-dns-zone');

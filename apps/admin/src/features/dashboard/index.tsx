@@ -21,7 +21,8 @@ function Stat({ label, value, icon, color, hint }: { label: string; value: React
           <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
             {label}
           </Text>
-          <Text fz={28} fw={700} lh={1.2}>
+          {/* A div: while loading, the value is a Skeleton, which may not sit inside a <p>. */}
+          <Text component="div" fz={28} fw={700} lh={1.2}>
             {value}
           </Text>
           {hint && (
