@@ -366,6 +366,8 @@ export async function startProxmoxServer(opts: ProxmoxServerOptions): Promise<Pr
 
   api.post('/nodes/:node/qemu/:vmid/status/:action', (req, res) => {
     const action = String(req.params.action);
+    // Proxmox VE itself answers 501 "Method '…' not implemented" for a path it does not have;
+    // the driver must see the same answer here (it treats it as a permanent failure).
     if (!['start', 'stop', 'shutdown', 'reboot'].includes(action)) throw new PveError(501, `Method 'POST /nodes/${node}/qemu/${req.params.vmid}/status/${action}' not implemented`);
     const vm = unlocked(vmOf(req));
     verify(paramsOf(req), powerSchema);
@@ -437,6 +439,7 @@ export async function startProxmoxServer(opts: ProxmoxServerOptions): Promise<Pr
     ok(res, { ...task, user, tokenid });
   });
 
+  // Any other path: Proxmox VE's own answer to a method it does not have (the driver uses none).
   api.use((req: Request) => {
     throw new PveError(501, `Method '${req.method} ${req.path}' not implemented`);
   });

@@ -74,49 +74,29 @@ interface FieldBase<T extends FieldValues> {
   name: Path<T>;
 }
 
-export function TextField<T extends FieldValues>({ control, name, nullable, ...props }: FieldBase<T> & Omit<TextInputProps, 'name'> & { /** Empty means null (clears a nullable field) rather than unset. */ nullable?: boolean }) {
+/** The react-hook-form wiring every text-like input shares; an empty box stores `empty`. */
+function useTextBinding<T extends FieldValues>(control: FieldBase<T>['control'], name: FieldBase<T>['name'], empty: null | undefined) {
   const { field, fieldState } = useController({ control, name });
-  return (
-    <TextInput
-      {...props}
-      name={field.name}
-      ref={field.ref}
-      value={(field.value as string | undefined) ?? ''}
-      onChange={(e) => field.onChange(e.currentTarget.value === '' ? (nullable ? null : undefined) : e.currentTarget.value)}
-      onBlur={field.onBlur}
-      error={fieldState.error?.message}
-    />
-  );
+  return {
+    name: field.name,
+    ref: field.ref,
+    value: (field.value as string | undefined) ?? '',
+    onChange: (e: { currentTarget: { value: string } }) => field.onChange(e.currentTarget.value === '' ? empty : e.currentTarget.value),
+    onBlur: field.onBlur,
+    error: fieldState.error?.message,
+  };
+}
+
+export function TextField<T extends FieldValues>({ control, name, nullable, ...props }: FieldBase<T> & Omit<TextInputProps, 'name'> & { /** Empty means null (clears a nullable field) rather than unset. */ nullable?: boolean }) {
+  return <TextInput {...props} {...useTextBinding(control, name, nullable ? null : undefined)} />;
 }
 
 export function PasswordField<T extends FieldValues>({ control, name, ...props }: FieldBase<T> & Omit<PasswordInputProps, 'name'>) {
-  const { field, fieldState } = useController({ control, name });
-  return (
-    <PasswordInput
-      {...props}
-      name={field.name}
-      ref={field.ref}
-      value={(field.value as string | undefined) ?? ''}
-      onChange={(e) => field.onChange(e.currentTarget.value === '' ? undefined : e.currentTarget.value)}
-      onBlur={field.onBlur}
-      error={fieldState.error?.message}
-    />
-  );
+  return <PasswordInput {...props} {...useTextBinding(control, name, undefined)} />;
 }
 
 export function TextareaField<T extends FieldValues>({ control, name, nullable, ...props }: FieldBase<T> & Omit<TextareaProps, 'name'> & { /** Empty means null (clears a nullable field) rather than unset. */ nullable?: boolean }) {
-  const { field, fieldState } = useController({ control, name });
-  return (
-    <Textarea
-      {...props}
-      name={field.name}
-      ref={field.ref}
-      value={(field.value as string | undefined) ?? ''}
-      onChange={(e) => field.onChange(e.currentTarget.value === '' ? (nullable ? null : undefined) : e.currentTarget.value)}
-      onBlur={field.onBlur}
-      error={fieldState.error?.message}
-    />
-  );
+  return <Textarea {...props} {...useTextBinding(control, name, nullable ? null : undefined)} />;
 }
 
 export function NumberField<T extends FieldValues>({

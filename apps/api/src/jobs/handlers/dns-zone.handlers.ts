@@ -2,9 +2,9 @@ import type { Db } from '../../config/database';
 import type { Env } from '../../config/env';
 import { fqdn, type PowerDnsClient } from '../../integrations/powerdns/powerdns.client';
 import type { Rrset, RrsetChange } from '../../integrations/powerdns/powerdns.types';
-import { defaultRrsets } from '../../modules/dns/dns.template';
 import { PermanentJobError } from '../errors';
 import type { Handlers } from '../runner';
+import { pushZoneTemplate } from './dns.handlers';
 
 export interface DnsZoneHandlerDeps {
   db: Db;
@@ -59,21 +59,13 @@ export function dnsZoneHandlers(deps: DnsZoneHandlerDeps): Handlers {
       const zone = await zoneOf(payload.zoneId);
       const { domain } = zone;
       const hosting = domain.hosting && domain.hosting.status !== 'TERMINATED' ? domain.hosting : null;
-      const mail = await db.server.findFirst({ where: { tenantId: domain.tenantId, role: 'MAIL', isActive: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
-      const rrsets = defaultRrsets({
-        domain: domain.name,
-        ttl: env.DNS_DEFAULT_TTL,
-        nameservers: env.DNS_NAMESERVERS,
-        webIp: hosting?.server.ipAddress,
-        mailIp: mail?.ipAddress,
-      });
       const before = await powerdns.getZone(domain.name);
-      const { zone: after, created } = await powerdns.ensureZone({ name: domain.name, nameservers: env.DNS_NAMESERVERS, soaEditApi: 'DEFAULT', rrsets });
+      const { zone: after, created, mailIp } = await pushZoneTemplate({ db, env, powerdns }, domain, hosting?.server);
       const changed = created || before?.serial !== after.serial;
       await db.dnsZone.update({ where: { id: zone.id }, data: { isSynced: true, lastSyncAt: new Date(), soaSerial: after.serial ?? null } });
       return {
         message: `zone ${after.name} ${created ? 'created' : changed ? 'brought back to the template' : 'already matches the template'} (serial ${after.serial})`,
-        details: { zoneId: zone.id, zone: after.name, created, changed, serialBefore: before?.serial ?? null, serial: after.serial, webIp: hosting?.server.ipAddress ?? null, mailIp: mail?.ipAddress ?? null },
+        details: { zoneId: zone.id, zone: after.name, created, changed, serialBefore: before?.serial ?? null, serial: after.serial, webIp: hosting?.server.ipAddress ?? null, mailIp },
       };
     },
 

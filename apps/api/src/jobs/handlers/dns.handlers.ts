@@ -9,7 +9,33 @@ import type { Handlers } from '../runner';
 export interface DnsHandlerDeps {
   db: Db;
   env: Pick<Env, 'DNS_NAMESERVERS' | 'DNS_DEFAULT_TTL'>;
-  powerdns: PowerDnsClient;
+  powerdns: Pick<PowerDnsClient, 'ensureZone'>;
+}
+
+/**
+ * Makes PowerDNS hold the default template for a domain's zone: web records to `web` (its hosting
+ * server, when it has one), mail records to the tenant's first active mail server, the NS set.
+ * Creates the zone when missing; rrsets outside the template are left alone.
+ */
+export async function pushZoneTemplate(
+  deps: DnsHandlerDeps,
+  domain: { name: string; tenantId: string },
+  web: { ipAddress: string } | null | undefined,
+) {
+  const { db, env, powerdns } = deps;
+  const mail = await db.server.findFirst({
+    where: { tenantId: domain.tenantId, role: 'MAIL', isActive: true },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
+  const rrsets = defaultRrsets({
+    domain: domain.name,
+    ttl: env.DNS_DEFAULT_TTL,
+    nameservers: env.DNS_NAMESERVERS,
+    webIp: web?.ipAddress,
+    mailIp: mail?.ipAddress,
+  });
+  const { zone, created } = await powerdns.ensureZone({ name: domain.name, nameservers: env.DNS_NAMESERVERS, soaEditApi: 'DEFAULT', rrsets });
+  return { zone, created, rrsets, mailIp: mail?.ipAddress ?? null };
 }
 
 /**
@@ -32,24 +58,7 @@ export function dnsHandlers(deps: DnsHandlerDeps): Handlers {
           web = (await reserveHostingAccount(db, { domainId: domain.id, phpVersion })).server;
         }
       }
-      const mail = await db.server.findFirst({
-        where: { tenantId: domain.tenantId, role: 'MAIL', isActive: true },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      });
-
-      const rrsets = defaultRrsets({
-        domain: domain.name,
-        ttl: env.DNS_DEFAULT_TTL,
-        nameservers: env.DNS_NAMESERVERS,
-        webIp: web?.ipAddress,
-        mailIp: mail?.ipAddress,
-      });
-      const { zone, created } = await powerdns.ensureZone({
-        name: domain.name,
-        nameservers: env.DNS_NAMESERVERS,
-        soaEditApi: 'DEFAULT',
-        rrsets,
-      });
+      const { zone, created, rrsets, mailIp } = await pushZoneTemplate(deps, domain, web);
 
       const existing = await db.dnsZone.findFirst({ where: { domainId: domain.id }, orderBy: { createdAt: 'asc' } });
       const data = { isSynced: true, lastSyncAt: new Date(), soaSerial: zone.serial ?? null };
@@ -59,7 +68,7 @@ export function dnsHandlers(deps: DnsHandlerDeps): Handlers {
 
       return {
         message: `zone ${domain.name} ${created ? 'created' : 'converged to the template'} (serial ${zone.serial ?? 'n/a'})`,
-        details: { zoneId: row.id, zone: zone.name, created, serial: zone.serial ?? null, webIp: web?.ipAddress ?? null, mailIp: mail?.ipAddress ?? null, rrsets: rrsets.length },
+        details: { zoneId: row.id, zone: zone.name, created, serial: zone.serial ?? null, webIp: web?.ipAddress ?? null, mailIp, rrsets: rrsets.length },
       };
     },
   };
